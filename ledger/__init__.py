@@ -1,0 +1,1 @@
+"""Fangxin's ledger core: double-entry accounts and transfers, free of I/O."""
