@@ -1,0 +1,1 @@
+"""PostgreSQL adapter for the ledger core (SQLAlchemy 2 + psycopg 3). The only I/O in ledger/."""
