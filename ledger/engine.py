@@ -244,6 +244,8 @@ class Engine:
         return expired
 
     def _create_transfer(self, t: Transfer, ts: int) -> CreateTransferResult:
+        if t.pending_id is not None and t.pending_id.int == 0:
+            t = replace(t, pending_id=None)  # the zero id means "none", as in the encoding
         code = _validate_transfer(t)
         if code is not None:
             return code
@@ -476,14 +478,18 @@ def _validate_transfer(t: Transfer) -> CreateTransferResult | None:
 
 
 def _inherit(t: Transfer, p: Transfer) -> Transfer:
-    """A post or void leaves accounts, amount, currency and code to the hold it resolves."""
-    posting = bool(t.flags & TransferFlags.POST_PENDING)
+    """A post or void leaves accounts, amount, currency and code to the hold it resolves.
+
+    Only fields left zero (or empty) are inherited: a retry that names a different account,
+    currency or amount than the one stored must be reported as EXISTS_WITH_DIFFERENT_*, not as
+    EXISTS. (A void is only ever applied with amount 0 or the hold's amount.)
+    """
     return replace(
         t,
-        debit_account_id=p.debit_account_id,
-        credit_account_id=p.credit_account_id,
-        amount=t.amount if posting and t.amount else p.amount,
-        currency=p.currency,
+        debit_account_id=t.debit_account_id if t.debit_account_id.int else p.debit_account_id,
+        credit_account_id=t.credit_account_id if t.credit_account_id.int else p.credit_account_id,
+        amount=t.amount or p.amount,
+        currency=t.currency or p.currency,
         code=t.code or p.code,
     )
 

@@ -9,9 +9,10 @@ from collections.abc import Callable
 from typing import TypeVar
 from uuid import UUID
 
-from sqlalchemy import Engine, Row, and_, select
+from sqlalchemy import Connection, Engine, Row, and_, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from ledger.engine import JournalEntry
 from ledger.model import Account, BalanceSnapshot, PendingStatus, Transfer
 from ledger.pg.schema import account_balances, accounts, pending_transfers, transfers
 
@@ -147,3 +148,19 @@ class Reader:
             .limit(limit)
         )
         return self._run(lambda c: [_transfer_row(row) for row in c.execute(query)])
+
+
+def journal(conn: Connection, *, after_seq: int = 0, limit: int = 10_000) -> list[JournalEntry]:
+    """Journal entries in commit order, for audit and replay."""
+    t = transfers.c
+    rows = conn.execute(
+        select(
+            t.seq, t.prev_hash, t.hash, t.id, t.debit_account_id, t.credit_account_id, t.amount,
+            t.currency, t.code, t.flags, t.pending_id, t.timeout_s, t.metadata, t.ledger,
+            t.timestamp,
+        )
+        .where(t.seq > after_seq)
+        .order_by(t.seq)
+        .limit(limit)
+    )  # fmt: skip
+    return [JournalEntry(Transfer(*row[3:]), row[0], bytes(row[1]), bytes(row[2])) for row in rows]

@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Column,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
@@ -105,6 +107,11 @@ pending_transfers = Table(
     Column("expires_at", BigInteger, nullable=False),
     Column("amount", BigInteger, nullable=False),
     CheckConstraint("status BETWEEN 1 AND 4", name="pending_transfers_status_known"),
+)
+Index(
+    "pending_transfers_due",
+    pending_transfers.c.expires_at,
+    postgresql_where=text("status = 1 AND expires_at > 0"),
 )
 
 # One row: the writer's checkpoint (clock and chain head), locked by every write batch.
