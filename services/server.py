@@ -58,7 +58,7 @@ def create_server(settings: Settings, database_url: str) -> Running:
             ("grpc.max_send_message_length", MESSAGE_BYTES_MAX),
         ],
     )
-    ledger_pb2_grpc.add_LedgerServiceServicer_to_server(
+    ledger_pb2_grpc.add_LedgerServiceServicer_to_server(  # type: ignore[no-untyped-call]
         LedgerServicer(writer, Reader(engine)), server
     )
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
