@@ -214,10 +214,10 @@ def test_malformed_accounts_and_lookups(stub: Stub, database_url: str) -> None:
 
 def test_health_and_reflection(server: Running) -> None:
     with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
-        health = health_pb2_grpc.HealthStub(channel)  # type: ignore[no-untyped-call]
+        health = health_pb2_grpc.HealthStub(channel)
         reply = health.Check(health_pb2.HealthCheckRequest(service="fangxin.v1.LedgerService"))
         assert reply.status == health_pb2.HealthCheckResponse.SERVING
-        refl = reflection_pb2_grpc.ServerReflectionStub(channel)  # type: ignore[no-untyped-call]
+        refl = reflection_pb2_grpc.ServerReflectionStub(channel)
         answers = refl.ServerReflectionInfo(
             iter([reflection_pb2.ServerReflectionRequest(list_services="")])
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TypeAlias
 
 from ledger.model import Account, Transfer
 
@@ -57,7 +57,7 @@ class Accepted:
         assert all(t.amount > 0 or t.pending_id is not None for t in self.transfers)
 
 
-Decision = Union[Accepted, Refused]
+Decision: TypeAlias = Accepted | Refused
 
 
 def refuse(rule: str, message: str, **figures: Figure) -> Refused:
