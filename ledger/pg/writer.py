@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, Protocol
 from uuid import UUID
 
 import psycopg
@@ -55,6 +55,7 @@ BALANCE_COLUMNS = (
     " credits_pending, credits_posted"
 )
 
+Connection = psycopg.Connection[tuple[Any, ...]]
 AccountResults = list[tuple[CreateAccountResult, int]]
 TransferResults = list[tuple[CreateTransferResult, int]]
 
@@ -70,11 +71,33 @@ class WriterUnavailable(Exception):
 
 @dataclass(slots=True)
 class _Request:
-    kind: Literal["accounts", "transfers"]
-    events: Sequence[Account] | Sequence[Transfer]
+    kind: Literal["accounts", "transfers", "command"]
+    events: Sequence[Any]
     done: threading.Event = field(default_factory=threading.Event)
-    results: AccountResults | TransferResults | None = None
-    error: WriterUnavailable | None = None
+    results: Any = None
+    error: Exception | None = None
+
+
+class CommandExecutor(Protocol):
+    """Domain commands applied by the writer inside its batch transaction, so that a rule check
+    and the transfers it permits commit together and see every earlier command's effects."""
+
+    def account_ids(self, command: Any) -> Iterable[UUID]:
+        """Accounts the command may read or write, to load before the batch runs."""
+        ...
+
+    def execute(self, engine: Engine, conn: Connection, command: Any, now: int) -> Any:
+        """Decide and apply one command through `engine`; return its outcome. Raising an
+        exception that is not WriterUnavailable fails that command only, changing nothing."""
+        ...
+
+    def flush(self, conn: Connection) -> None:
+        """Write what the batch's commands recorded, inside the batch transaction."""
+        ...
+
+    def invalidate(self) -> None:
+        """Forget cached state: the transaction failed or another writer wrote."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,17 +117,24 @@ class Writer:
         *,
         limits: WriterLimits | None = None,
         clock: Callable[[], int] = time.time_ns,
+        executor: CommandExecutor | None = None,
     ) -> None:
         self._url = libpq_url(database_url)
         self._limits = limits or WriterLimits()
         self._clock = clock
         self._queue: queue.Queue[_Request | None] = queue.Queue(self._limits.queue_requests_max)
-        self._conn: psycopg.Connection[tuple[object, ...]] | None = None
+        self._conn: Connection | None = None
         self._leader = threading.Event()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="fangxin-writer", daemon=True)
         self._standby_reason = "the writer has not started yet"
         self._carry: _Request | None = None
+        self._executor = executor
+        # Every account the writer has read, kept exact by applying each batch to it in place.
+        # It is authoritative only while this writer alone writes: it is dropped whenever a
+        # batch fails or the chain head moved under us (another writer committed).
+        self._accounts: dict[UUID, Account] = {}
+        self._head_seq_seen = -1
 
     # -- public API (called from gRPC handler threads) -------------------------------------------
 
@@ -127,14 +157,19 @@ class Writer:
         self._thread.join(timeout_s)
 
     def submit_accounts(self, accounts: Sequence[Account]) -> AccountResults:
-        results = self._submit(_Request("accounts", accounts))
-        return results  # type: ignore[return-value]
+        results: AccountResults = self._submit(_Request("accounts", accounts))
+        return results
 
     def submit_transfers(self, transfers: Sequence[Transfer]) -> TransferResults:
-        results = self._submit(_Request("transfers", transfers))
-        return results  # type: ignore[return-value]
+        results: TransferResults = self._submit(_Request("transfers", transfers))
+        return results
 
-    def _submit(self, request: _Request) -> AccountResults | TransferResults:
+    def submit_command(self, command: object) -> Any:
+        """Run one domain command through the executor; returns its outcome."""
+        assert self._executor is not None, "this writer has no command executor"
+        return self._submit(_Request("command", [command]))
+
+    def _submit(self, request: _Request) -> Any:
         assert 0 < len(request.events) <= self._limits.batch_events_max
         if self._stopping.is_set():
             raise WriterUnavailable("the server is shutting down", "WRITER_STOPPING")
@@ -262,7 +297,14 @@ class Writer:
         _log.info("writer lock acquired")
         return True
 
+    def _invalidate(self) -> None:
+        self._accounts.clear()
+        self._head_seq_seen = -1
+        if self._executor is not None:
+            self._executor.invalidate()
+
     def _drop_connection(self) -> None:
+        self._invalidate()
         self._leader.clear()
         conn, self._conn = self._conn, None
         if conn is not None and not conn.closed:
@@ -281,22 +323,40 @@ class Writer:
             engine = Engine(state, now)
             engine.expire(due)
             for request in batch:
-                request.results = _run_request(engine, request)
+                if request.kind == "command":
+                    self._run_command(engine, conn, request, now)
+                else:
+                    request.results = _run_request(engine, request)
             _write(conn, engine.state, engine.changes)
+            if self._executor is not None:
+                self._executor.flush(conn)
+        self._head_seq_seen = state.head_seq
         for request in batch:
             request.done.set()
 
+    def _run_command(self, engine: Engine, conn: Connection, request: _Request, now: int) -> None:
+        assert self._executor is not None
+        try:
+            request.results = self._executor.execute(engine, conn, request.events[0], now)
+        except WriterUnavailable:
+            raise
+        except Exception as exc:  # the command's own failure (typed domain error): it alone fails
+            request.error = exc
+
     def _load(
-        self, conn: psycopg.Connection[tuple[object, ...]], batch: list[_Request], now: int
+        self, conn: Connection, batch: list[_Request], now: int
     ) -> tuple[LedgerState, list[UUID]]:
         head = conn.execute(
             "SELECT last_timestamp, head_seq, head_hash FROM ledger_head WHERE id = 1 FOR UPDATE"
         ).fetchone()
         assert head is not None, "ledger_head row missing: run the migrations"
+        if int(head[1]) != self._head_seq_seen:
+            self._invalidate()  # first batch, or another writer committed since our last one
         state = LedgerState(
-            last_timestamp=int(head[0]),  # type: ignore[call-overload]
-            head_seq=int(head[1]),  # type: ignore[call-overload]
-            head_hash=bytes(head[2]),  # type: ignore[call-overload]
+            accounts=self._accounts,
+            last_timestamp=int(head[0]),
+            head_seq=int(head[1]),
+            head_hash=bytes(head[2]),
         )
         due = [
             row[0]
@@ -306,19 +366,21 @@ class Writer:
                 (now, self._limits.expiries_per_batch_max),
             )
         ]
-        transfer_ids: set[UUID] = set(due)  # type: ignore[arg-type]
+        transfer_ids: set[UUID] = set(due)
         account_ids: set[UUID] = set()
         for request in batch:
             if request.kind == "accounts":
                 account_ids.update(a.id for a in request.events)
-                continue
-            for t in request.events:
-                assert isinstance(t, Transfer)
-                transfer_ids.add(t.id)
-                if t.pending_id is not None:
-                    transfer_ids.add(t.pending_id)
-                account_ids.add(t.debit_account_id)
-                account_ids.add(t.credit_account_id)
+            elif request.kind == "command":
+                assert self._executor is not None
+                account_ids.update(self._executor.account_ids(request.events[0]))
+            else:
+                for t in request.events:
+                    transfer_ids.add(t.id)
+                    if t.pending_id is not None:
+                        transfer_ids.add(t.pending_id)
+                    account_ids.add(t.debit_account_id)
+                    account_ids.add(t.credit_account_id)
         holds: list[UUID] = []
         if transfer_ids:
             for t in load_transfers(conn, list(transfer_ids)):
@@ -333,25 +395,31 @@ class Writer:
                 " WHERE transfer_id = ANY(%s)",
                 (holds,),
             ):
-                hold = PendingState(row[0], row[1], PendingStatus(row[2]), row[3], row[4])  # type: ignore[arg-type]
-                state.pending[hold.transfer_id] = hold
-        account_ids.discard(UUID(int=0))
-        if account_ids:
-            for account in load_accounts(conn, list(account_ids)):
-                state.accounts[account.id] = account
-        return state, due  # type: ignore[return-value]
+                state.pending[row[0]] = PendingState(
+                    row[0], row[1], PendingStatus(row[2]), row[3], row[4]
+                )
+        ensure_accounts(conn, state.accounts, account_ids)
+        return state, due
+
+
+def ensure_accounts(conn: Connection, cache: dict[UUID, Account], ids: Iterable[UUID]) -> None:
+    """Load into `cache` the accounts among `ids` that it does not hold yet."""
+    missing = [i for i in ids if i not in cache and i.int != 0]
+    if missing:
+        for account in load_accounts(conn, missing):
+            cache[account.id] = account
 
 
 def _run_request(engine: Engine, request: _Request) -> AccountResults | TransferResults:
     state = engine.state
     if request.kind == "accounts":
-        accounts: Sequence[Account] = request.events  # type: ignore[assignment]
+        accounts: Sequence[Account] = request.events
         codes = engine.create_accounts(accounts)
         return [
             (code, state.accounts[a.id].timestamp if code in _STAMPED_A else 0)
             for a, code in zip(accounts, codes, strict=True)
         ]
-    transfers: Sequence[Transfer] = request.events  # type: ignore[assignment]
+    transfers: Sequence[Transfer] = request.events
     tcodes = engine.create_transfers(transfers)
     return [
         (code, state.transfers[t.id].timestamp if code in _STAMPED_T else 0)
@@ -373,12 +441,12 @@ def load_transfers(conn: psycopg.Connection[tuple[object, ...]], ids: list[UUID]
     return [Transfer(*row) for row in rows]  # type: ignore[arg-type]
 
 
-def load_accounts(conn: psycopg.Connection[tuple[object, ...]], ids: list[UUID]) -> list[Account]:
+def load_accounts(conn: Connection, ids: list[UUID]) -> list[Account]:
     rows = conn.execute(f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ANY(%s)", (ids,))
     return [Account(*row) for row in rows]  # type: ignore[arg-type]
 
 
-def _write(conn: psycopg.Connection[tuple[object, ...]], state: LedgerState, ch: Changes) -> None:
+def _write(conn: Connection, state: LedgerState, ch: Changes) -> None:
     cur = conn.cursor()
     created = set(ch.accounts_created)
     if ch.accounts_created:
