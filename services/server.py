@@ -8,12 +8,14 @@ from concurrent import futures
 from dataclasses import dataclass
 
 import grpc
+import psycopg
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from sqlalchemy import Engine
 
 from fangxin.v1 import ledger_pb2, ledger_pb2_grpc
-from ledger.pg.database import make_engine
+from ledger.pg.database import libpq_url, make_engine
+from ledger.pg.custody_store import CustodyExecutor, sync_policies
 from ledger.pg.reader import Reader
 from ledger.pg.writer import Writer, WriterLimits
 from services.ledger_service import LedgerServicer
@@ -42,12 +44,16 @@ class Running:
 def create_server(settings: Settings, database_url: str) -> Running:
     """Build and start the server; bind port 0 to let the OS choose (tests)."""
     engine = make_engine(database_url, pool_size=settings.db_pool_size)
+    with psycopg.connect(libpq_url(database_url)) as conn:
+        policies = sync_policies(conn)
+    executor = CustodyExecutor(policies)
     writer = Writer(
         database_url,
         limits=WriterLimits(
             queue_requests_max=settings.writer_queue_requests_max,
             batch_events_max=settings.writer_batch_events_max,
         ),
+        executor=executor,
     )
     if not writer.start():
         _log.warning("writer in standby: another server holds the writer lock; serving reads")

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
+    Date,
+    Identity,
     Index,
     Integer,
     LargeBinary,
@@ -17,10 +20,11 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Table,
+    Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 metadata = MetaData()
 
@@ -124,3 +128,55 @@ ledger_head = Table(
     Column("head_hash", LargeBinary, nullable=False),
     CheckConstraint("id = 1", name="ledger_head_single_row"),
 )
+
+custody_policies = Table(
+    "custody_policies",
+    metadata,
+    Column("version", Text, primary_key=True),
+    Column("ledger", Integer, nullable=False),
+    Column("jurisdiction", Text, nullable=False),
+    Column("industry", Text, nullable=True),
+    Column("credit_grade", Text, nullable=True),
+    Column("effective_from", Date, nullable=False),
+    Column("effective_to", Date, nullable=True),
+    Column("body", JSONB, nullable=False),
+)
+
+custody_records = Table(
+    "custody_records",
+    metadata,
+    Column("seq", BigInteger, Identity(always=True), primary_key=True),
+    Column("ledger", Integer, nullable=False),
+    Column("merchant_id", Text, nullable=False),
+    Column("record_type", Text, nullable=False),
+    Column("record_id", Text, nullable=False),
+    Column("command_id", UUID(as_uuid=True), nullable=False),
+    Column("body", JSONB, nullable=False),
+    Column("recorded_at", BigInteger, nullable=False),
+)
+Index("custody_records_merchant", custody_records.c.merchant_id, custody_records.c.seq)
+
+custody_decisions = Table(
+    "custody_decisions",
+    metadata,
+    Column("seq", BigInteger, Identity(always=True), primary_key=True),
+    Column("ledger", Integer, nullable=False),
+    Column("command_id", UUID(as_uuid=True), nullable=False),
+    Column("merchant_id", Text, nullable=False),
+    Column("command_type", Text, nullable=False),
+    Column("command_hash", LargeBinary, nullable=False),
+    Column("command_body", JSONB, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("accepted", Boolean, nullable=False),
+    Column("refusals", JSONB, nullable=False),
+    Column("policy_version", Text, nullable=False),
+    Column("transfer_ids", ARRAY(UUID(as_uuid=True)), nullable=False),
+    Column("decided_at", BigInteger, nullable=False),
+)
+Index(
+    "custody_decisions_accepted",
+    custody_decisions.c.command_id,
+    unique=True,
+    postgresql_where=text("accepted"),
+)
+Index("custody_decisions_merchant", custody_decisions.c.merchant_id, custody_decisions.c.seq)

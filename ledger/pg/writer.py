@@ -381,25 +381,34 @@ class Writer:
                         transfer_ids.add(t.pending_id)
                     account_ids.add(t.debit_account_id)
                     account_ids.add(t.credit_account_id)
-        holds: list[UUID] = []
-        if transfer_ids:
-            for t in load_transfers(conn, list(transfer_ids)):
-                state.transfers[t.id] = t
-                if t.flags & TransferFlags.PENDING:
-                    holds.append(t.id)
-                    account_ids.add(t.debit_account_id)
-                    account_ids.add(t.credit_account_id)
-        if holds:
-            for row in conn.execute(
-                "SELECT transfer_id, ledger, status, expires_at, amount FROM pending_transfers"
-                " WHERE transfer_id = ANY(%s)",
-                (holds,),
-            ):
-                state.pending[row[0]] = PendingState(
-                    row[0], row[1], PendingStatus(row[2]), row[3], row[4]
-                )
+        for t in ensure_transfers(conn, state, transfer_ids):
+            account_ids.add(t.debit_account_id)
+            account_ids.add(t.credit_account_id)
         ensure_accounts(conn, state.accounts, account_ids)
         return state, due
+
+
+def ensure_transfers(conn: Connection, state: LedgerState, ids: Iterable[UUID]) -> list[Transfer]:
+    """Load into `state` the transfers among `ids` it lacks, with the states of holds among
+    them; returns the holds loaded (their accounts are needed too)."""
+    missing = [i for i in ids if i not in state.transfers]
+    holds: list[Transfer] = []
+    if not missing:
+        return holds
+    for t in load_transfers(conn, missing):
+        state.transfers[t.id] = t
+        if t.flags & TransferFlags.PENDING:
+            holds.append(t)
+    if holds:
+        for row in conn.execute(
+            "SELECT transfer_id, ledger, status, expires_at, amount FROM pending_transfers"
+            " WHERE transfer_id = ANY(%s)",
+            ([h.id for h in holds],),
+        ):
+            state.pending[row[0]] = PendingState(
+                row[0], row[1], PendingStatus(row[2]), row[3], row[4]
+            )
+    return holds
 
 
 def ensure_accounts(conn: Connection, cache: dict[UUID, Account], ids: Iterable[UUID]) -> None:
@@ -443,7 +452,7 @@ def load_transfers(conn: psycopg.Connection[tuple[object, ...]], ids: list[UUID]
 
 def load_accounts(conn: Connection, ids: list[UUID]) -> list[Account]:
     rows = conn.execute(f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ANY(%s)", (ids,))
-    return [Account(*row) for row in rows]  # type: ignore[arg-type]
+    return [Account(*row) for row in rows]
 
 
 def _write(conn: Connection, state: LedgerState, ch: Changes) -> None:
