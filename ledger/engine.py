@@ -41,6 +41,14 @@ _LIMITS = int(
 )
 _HOLD_KINDS = int(TransferFlags.PENDING | TransferFlags.POST_PENDING | TransferFlags.VOID_PENDING)
 _RESOLVE = int(TransferFlags.POST_PENDING | TransferFlags.VOID_PENDING)
+# Plain ints on the hot path: an IntFlag `&` costs a Python-level call (~1.4 us) each time.
+_A_LINKED = int(AccountFlags.LINKED)
+_A_CLOSED = int(AccountFlags.CLOSED)
+_A_DMNEC = int(AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS)
+_A_CMNED = int(AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS)
+_T_LINKED = int(TransferFlags.LINKED)
+_T_PENDING = int(TransferFlags.PENDING)
+_T_POST = int(TransferFlags.POST_PENDING)
 _NS_PER_S = 1_000_000_000
 # Expiries are journal entries too; their ids derive from the hold's id so a replay is idempotent.
 EXPIRY_NAMESPACE = UUID("6f2b1c7e-6a35-4f4e-9a53-0c1d2e3f4a5b")
@@ -151,7 +159,7 @@ class Engine:
     def create_accounts(self, accounts: Sequence[Account]) -> list[CreateAccountResult]:
         return self._run_batch(
             accounts,
-            lambda a: bool(a.flags & AccountFlags.LINKED),
+            lambda a: bool(a.flags & _A_LINKED),
             self._create_account,
             A.OK,
             A.LINKED_EVENT_FAILED,
@@ -208,7 +216,7 @@ class Engine:
     def create_transfers(self, transfers: Sequence[Transfer]) -> list[CreateTransferResult]:
         return self._run_batch(
             transfers,
-            lambda t: bool(t.flags & TransferFlags.LINKED),
+            lambda t: bool(t.flags & _T_LINKED),
             self._create_transfer,
             R.OK,
             R.LINKED_EVENT_FAILED,
@@ -271,12 +279,12 @@ class Engine:
             return R.ACCOUNTS_MUST_HAVE_THE_SAME_LEDGER
         if t.currency != dr.currency or t.currency != cr.currency:
             return R.CURRENCY_MISMATCH
-        if dr.flags & AccountFlags.CLOSED:
+        if dr.flags & _A_CLOSED:
             return R.DEBIT_ACCOUNT_CLOSED
-        if cr.flags & AccountFlags.CLOSED:
+        if cr.flags & _A_CLOSED:
             return R.CREDIT_ACCOUNT_CLOSED
         amount = t.amount
-        is_hold = bool(t.flags & TransferFlags.PENDING)
+        is_hold = bool(t.flags & _T_PENDING)
         if is_hold:
             if dr.debits_pending + amount > AMOUNT_MAX:
                 return R.OVERFLOWS_DEBITS_PENDING
@@ -292,16 +300,20 @@ class Engine:
         if cr.credits_pending + cr.credits_posted + amount > AMOUNT_MAX:
             return R.OVERFLOWS_CREDITS
         if (
-            dr.flags & AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS
+            dr.flags & _A_DMNEC
             and dr.debits_pending + dr.debits_posted + amount > dr.credits_posted
         ):
             return R.EXCEEDS_CREDITS
         if (
-            cr.flags & AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS
+            cr.flags & _A_CMNED
             and cr.credits_pending + cr.credits_posted + amount > cr.debits_posted
         ):
             return R.EXCEEDS_DEBITS
-        stored = replace(t, ledger=dr.ledger, timestamp=ts, metadata=dict(t.metadata))
+        # Built directly: dataclasses.replace costs ~20 us on this path.
+        stored = Transfer(
+            t.id, t.debit_account_id, t.credit_account_id, amount, t.currency, t.code, t.flags,
+            None, t.timeout_s, dict(t.metadata) if t.metadata else {}, dr.ledger, ts,
+        )  # fmt: skip
         self._save_balances(dr, cr)
         if is_hold:
             dr.debits_pending += amount
@@ -325,7 +337,7 @@ class Engine:
     def _create_resolve(self, t: Transfer, p: Transfer | None, ts: int) -> CreateTransferResult:
         if p is None:
             return R.PENDING_TRANSFER_NOT_FOUND
-        if not p.flags & TransferFlags.PENDING:
+        if not p.flags & _T_PENDING:
             return R.PENDING_TRANSFER_NOT_PENDING
         if t.debit_account_id.int and t.debit_account_id != p.debit_account_id:
             return R.PENDING_TRANSFER_HAS_DIFFERENT_DEBIT_ACCOUNT_ID
@@ -333,7 +345,7 @@ class Engine:
             return R.PENDING_TRANSFER_HAS_DIFFERENT_CREDIT_ACCOUNT_ID
         if t.currency and t.currency != p.currency:
             return R.PENDING_TRANSFER_HAS_DIFFERENT_CURRENCY
-        posting = bool(t.flags & TransferFlags.POST_PENDING)
+        posting = bool(t.flags & _T_POST)
         if posting and t.amount > p.amount:
             return R.EXCEEDS_PENDING_TRANSFER_AMOUNT
         if not posting and t.amount not in (0, p.amount):
@@ -462,7 +474,7 @@ def _validate_transfer(t: Transfer) -> CreateTransferResult | None:
             return R.PENDING_ID_MUST_NOT_BE_ZERO
         if t.pending_id == t.id:
             return R.PENDING_ID_MUST_BE_DIFFERENT
-    if t.timeout_s and not flags & TransferFlags.PENDING:
+    if t.timeout_s and not flags & _T_PENDING:
         return R.TIMEOUT_RESERVED_FOR_PENDING_TRANSFER
     if not 0 <= t.timeout_s <= TIMEOUT_S_MAX:
         return R.TIMEOUT_TOO_LARGE
