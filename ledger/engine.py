@@ -19,6 +19,7 @@ from ledger.model import (
     ACCOUNT_FLAGS_ALL,
     TIMEOUT_S_MAX,
     TRANSFER_FLAGS_ALL,
+    U32_MAX,
     Account,
     AccountFlags,
     BalanceSnapshot,
@@ -175,6 +176,10 @@ class Engine:
             return A.LEDGER_MUST_NOT_BE_ZERO
         if a.code <= 0:
             return A.CODE_MUST_NOT_BE_ZERO
+        if a.ledger > U32_MAX:
+            return A.LEDGER_TOO_LARGE
+        if a.code > U32_MAX:
+            return A.CODE_TOO_LARGE
         if not is_currency(a.currency):
             return A.CURRENCY_INVALID
         if not metadata_is_valid(a.metadata):
@@ -224,7 +229,10 @@ class Engine:
         )
 
     def expire(self, pending_ids: Sequence[UUID]) -> int:
-        """Void the given holds whose timeout has passed; returns how many expired."""
+        """Void the given holds whose timeout has passed; returns how many expired.
+
+        The adapter must have loaded each hold and any transfer already stored under
+        `expiry_id(hold)`: a client may have taken that id for a transfer of its own."""
         expired = 0
         for pending_id in pending_ids:
             ts = self._tick()
@@ -234,8 +242,11 @@ class Engine:
             if not 0 < hold.expires_at <= ts:
                 continue
             p = self.state.transfers[pending_id]
+            entry_id = expiry_id(pending_id)
+            if entry_id in self.state.transfers:  # taken: derive from the (unique) timestamp
+                entry_id = uuid5(EXPIRY_NAMESPACE, f"{pending_id}@{ts}")
             entry = Transfer(
-                id=expiry_id(pending_id),
+                id=entry_id,
                 debit_account_id=p.debit_account_id,
                 credit_account_id=p.credit_account_id,
                 amount=p.amount,
@@ -478,6 +489,8 @@ def _validate_transfer(t: Transfer) -> CreateTransferResult | None:
         return R.TIMEOUT_RESERVED_FOR_PENDING_TRANSFER
     if not 0 <= t.timeout_s <= TIMEOUT_S_MAX:
         return R.TIMEOUT_TOO_LARGE
+    if not 0 <= t.code <= U32_MAX:
+        return R.CODE_TOO_LARGE
     if t.amount < 0 or (t.amount == 0 and not resolving):
         return R.AMOUNT_MUST_BE_POSITIVE
     if t.amount > AMOUNT_MAX:

@@ -15,6 +15,7 @@ METADATA_ENTRIES_MAX = 16
 METADATA_KEY_BYTES_MAX = 64
 METADATA_VALUE_BYTES_MAX = 256
 BATCH_EVENTS_MAX = 8190
+U32_MAX = 2**32 - 1  # ledger and code are u32 in the API and in the canonical encoding
 # A hold may not outlive ten years; keeps expires_at far inside int64 nanoseconds.
 TIMEOUT_S_MAX = 10 * 366 * 24 * 3600
 
@@ -133,7 +134,8 @@ class PendingState:
 
 
 class CreateAccountResult(enum.IntEnum):
-    """Ordered by precedence: the first failing check is the one reported."""
+    """Ordered by precedence (the first failing check is the one reported), except for codes
+    appended later, whose place in the order is noted beside them."""
 
     OK = 0
     LINKED_EVENT_FAILED = 1
@@ -150,10 +152,14 @@ class CreateAccountResult(enum.IntEnum):
     EXISTS_WITH_DIFFERENT_CODE = 12
     EXISTS_WITH_DIFFERENT_METADATA = 13
     EXISTS = 14
+    # Appended: numbers are wire-stable. Checked right after the zero checks above.
+    LEDGER_TOO_LARGE = 15
+    CODE_TOO_LARGE = 16
 
 
 class CreateTransferResult(enum.IntEnum):
-    """Ordered by precedence: the first failing check is the one reported."""
+    """Ordered by precedence (the first failing check is the one reported), except for codes
+    appended later, whose place in the order is noted beside them."""
 
     OK = 0
     LINKED_EVENT_FAILED = 1
@@ -206,6 +212,8 @@ class CreateTransferResult(enum.IntEnum):
     OVERFLOWS_CREDITS = 48
     EXCEEDS_CREDITS = 49
     EXCEEDS_DEBITS = 50
+    # Appended: numbers are wire-stable. Checked right after TIMEOUT_TOO_LARGE.
+    CODE_TOO_LARGE = 51
 
 
 def metadata_is_valid(metadata: Metadata) -> bool:

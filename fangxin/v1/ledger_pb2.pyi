@@ -34,6 +34,8 @@ class CreateAccountResultCode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper)
     CREATE_ACCOUNT_RESULT_CODE_EXISTS_WITH_DIFFERENT_CODE: _ClassVar[CreateAccountResultCode]
     CREATE_ACCOUNT_RESULT_CODE_EXISTS_WITH_DIFFERENT_METADATA: _ClassVar[CreateAccountResultCode]
     CREATE_ACCOUNT_RESULT_CODE_EXISTS: _ClassVar[CreateAccountResultCode]
+    CREATE_ACCOUNT_RESULT_CODE_LEDGER_TOO_LARGE: _ClassVar[CreateAccountResultCode]
+    CREATE_ACCOUNT_RESULT_CODE_CODE_TOO_LARGE: _ClassVar[CreateAccountResultCode]
 
 class CreateTransferResultCode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -89,6 +91,7 @@ class CreateTransferResultCode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper
     CREATE_TRANSFER_RESULT_CODE_OVERFLOWS_CREDITS: _ClassVar[CreateTransferResultCode]
     CREATE_TRANSFER_RESULT_CODE_EXCEEDS_CREDITS: _ClassVar[CreateTransferResultCode]
     CREATE_TRANSFER_RESULT_CODE_EXCEEDS_DEBITS: _ClassVar[CreateTransferResultCode]
+    CREATE_TRANSFER_RESULT_CODE_CODE_TOO_LARGE: _ClassVar[CreateTransferResultCode]
 PENDING_STATUS_UNSPECIFIED: PendingStatus
 PENDING_STATUS_NONE: PendingStatus
 PENDING_STATUS_PENDING: PendingStatus
@@ -111,6 +114,8 @@ CREATE_ACCOUNT_RESULT_CODE_EXISTS_WITH_DIFFERENT_CURRENCY: CreateAccountResultCo
 CREATE_ACCOUNT_RESULT_CODE_EXISTS_WITH_DIFFERENT_CODE: CreateAccountResultCode
 CREATE_ACCOUNT_RESULT_CODE_EXISTS_WITH_DIFFERENT_METADATA: CreateAccountResultCode
 CREATE_ACCOUNT_RESULT_CODE_EXISTS: CreateAccountResultCode
+CREATE_ACCOUNT_RESULT_CODE_LEDGER_TOO_LARGE: CreateAccountResultCode
+CREATE_ACCOUNT_RESULT_CODE_CODE_TOO_LARGE: CreateAccountResultCode
 CREATE_TRANSFER_RESULT_CODE_UNSPECIFIED: CreateTransferResultCode
 CREATE_TRANSFER_RESULT_CODE_OK: CreateTransferResultCode
 CREATE_TRANSFER_RESULT_CODE_LINKED_EVENT_FAILED: CreateTransferResultCode
@@ -163,6 +168,7 @@ CREATE_TRANSFER_RESULT_CODE_OVERFLOWS_DEBITS: CreateTransferResultCode
 CREATE_TRANSFER_RESULT_CODE_OVERFLOWS_CREDITS: CreateTransferResultCode
 CREATE_TRANSFER_RESULT_CODE_EXCEEDS_CREDITS: CreateTransferResultCode
 CREATE_TRANSFER_RESULT_CODE_EXCEEDS_DEBITS: CreateTransferResultCode
+CREATE_TRANSFER_RESULT_CODE_CODE_TOO_LARGE: CreateTransferResultCode
 
 class AccountFlags(_message.Message):
     __slots__ = ("linked", "debits_must_not_exceed_credits", "credits_must_not_exceed_debits", "closed")

@@ -24,7 +24,7 @@ RECORD_TYPES: dict[str, type] = {
     for cls in (
         Merchant, PrepaidInstrument, Lot, Redemption, RefundRecord, ReleaseRecord, StatusChange,
         RecoveryClaim, OutstandingClaim, SettlementRecord, ReturnReimbursement,
-        dispatch.Instruction, dispatch.PledgeRecord, dispatch.GradeChange,
+        dispatch.Instruction, dispatch.PledgeRecord, dispatch.GradeChange, dispatch.Alert,
     )
 }  # fmt: skip
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, replace
-from datetime import date, datetime
-from uuid import UUID
+from datetime import UTC, date, datetime, time, timedelta
+from uuid import UUID, uuid5
 
 from ledger.custody import card_moves, redemptions, refunds, release, sales
 from ledger.custody.accounts import AccountKind, TransferCode, account_id, transfer_id
@@ -38,7 +38,7 @@ from ledger.custody.commands import (
 )
 from ledger.custody.decision import Accepted, Decision, InvalidCommand, Refused, refuse
 from ledger.custody.instruments import Merchant
-from ledger.custody.kinds import CreditGrade, MerchantStatus
+from ledger.custody.kinds import CreditGrade, MerchantStatus, RefundKind
 from ledger.custody.merchant_status import transition
 from ledger.custody.policy import PolicyBook
 from ledger.custody.recovery import Fund, RecordRecovery, fund, record_recovery
@@ -154,11 +154,53 @@ class GradeChange:
     decided_at: datetime
 
 
+class AlertKind(enum.Enum):
+    REFUND_OVERDUE = "refund_overdue"  # booked, not paid by its due date (R18, R19)
+    INSTRUCTION_OVERDUE = "instruction_overdue"  # the bank has not carried out a payment
+
+
+# Fixed: alert command ids derive from it, so a changed namespace would raise every alert again.
+ALERT_NAMESPACE = UUID("3d0c8a57-1f7e-4d1b-9a8e-4a2f6c1b7e03")
+
+
+@dataclass(frozen=True, slots=True)
+class RaiseAlert:
+    """Record a missed deadline (regulator artefact 6). The scheduler derives the command id
+    from the subject (`alert_command_id`), so repeated ticks raise each alert once; the
+    deadline and amount come from the subject's own record, never from the caller."""
+
+    command_id: UUID
+    kind: AlertKind
+    subject_id: str  # record id of the refund or the instruction
+    grace_days: int = 0  # instructions: days the bank may take before it is late
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    record_id: str
+    merchant_id: str
+    kind: AlertKind
+    subject_id: str
+    rule: str
+    deadline: datetime  # late from this instant on
+    amount_fen: int
+    raised_at: datetime
+
+
+def alert_command_id(merchant_id: str, kind: AlertKind, subject_id: str) -> UUID:
+    return uuid5(ALERT_NAMESPACE, f"{merchant_id}:{kind.value}:{subject_id}")
+
+
+def alert_record_id(kind: AlertKind, subject_id: str) -> str:
+    return f"alert/{kind.value}/{subject_id}"
+
+
 MerchantCommand = (
     Sell | Redeem | ConfirmRedemption | DisputeRedemption | ExpireRedemption | AccrueMemberships
     | Release | RequestCoolingOffRefund | RequestBalanceRefund | PayRefund | ReissueLostCard
     | AssignCard | ReactivateCard | ChangeMerchantStatus | SetCreditGrade | ConfirmInstruction
     | FailInstruction | SettleDefault | RecordRecovery | PledgeReturns | ReimburseReturn
+    | RaiseAlert
 )  # fmt: skip
 SchemeCommand = Fund | FundReturnCover  # money entering pools or cover: no merchant book needed
 
@@ -236,6 +278,8 @@ def _decide_other(book: MerchantBook, cmd: object, now: datetime) -> Decision:
         return Accepted((), (replace(m, credit_grade=cmd.grade), change))
     if isinstance(cmd, ConfirmInstruction | FailInstruction):
         return _resolve_instruction(book, cmd, now)
+    if isinstance(cmd, RaiseAlert):
+        return _raise_alert(book, cmd, now)
     if isinstance(cmd, SettleDefault):
         return settle_default(book, cmd, now)
     if isinstance(cmd, RecordRecovery):
@@ -305,3 +349,35 @@ def _resolve_instruction(
         if isinstance(refund, refunds.RefundRecord):  # the bank did not pay: unpaid again
             records.append(replace(refund, paid_at=None, paid_from_custody_fen=0))
     return Accepted((t,), tuple(records))
+
+
+def _raise_alert(book: MerchantBook, cmd: RaiseAlert, now: datetime) -> Decision:
+    """Accept only a deadline that really was missed by a subject still unresolved."""
+    record_id = alert_record_id(cmd.kind, cmd.subject_id)
+    earlier = book.records.get(record_id)
+    if isinstance(earlier, Alert):
+        return refuse("ALERT", "already raised", raised_at=earlier.raised_at.isoformat())
+    subject = book.records.get(cmd.subject_id)
+    if cmd.kind == AlertKind.REFUND_OVERDUE:
+        if not isinstance(subject, refunds.RefundRecord):
+            raise InvalidCommand(f"no refund {cmd.subject_id} for this merchant")
+        if subject.paid_at is not None:
+            return refuse("ALERT", "the refund is paid", paid_at=subject.paid_at.isoformat())
+        # Due on a date: late from the start of the next day.
+        deadline = datetime.combine(subject.due_on + timedelta(days=1), time(), UTC)
+        rule = "R18" if subject.kind == RefundKind.COOLING_OFF else "R19"
+        amount = subject.amount_fen
+    else:
+        if not isinstance(subject, Instruction) or cmd.grace_days < 0:
+            raise InvalidCommand(f"no instruction {cmd.subject_id} for this merchant")
+        if subject.status != InstructionStatus.PENDING:
+            return refuse("ALERT", "the instruction is resolved", status=subject.status.value)
+        deadline = subject.created_at + timedelta(days=cmd.grace_days)
+        rule = "R37"  # bank records and the ledger must agree; breaks are tracked (inv. 3)
+        amount = subject.amount_fen
+    if now < deadline:
+        return refuse("ALERT", "the deadline has not passed", deadline=deadline.isoformat())
+    alert = Alert(
+        record_id, book.merchant.merchant_id, cmd.kind, cmd.subject_id, rule, deadline, amount, now
+    )
+    return Accepted((), (alert,))

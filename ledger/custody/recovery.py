@@ -68,7 +68,11 @@ def fund(cmd: Fund) -> Decision:
         TransferCode.FUNDING,
         {"source": cmd.source.value, "owner": cmd.owner_id},
     )
-    accounts = (make_account(SOURCE_ACCOUNT[cmd.source], cmd.owner_id),)
+    # The clearing account is created with the first money that enters the scheme.
+    accounts = (
+        make_account(SOURCE_ACCOUNT[cmd.source], cmd.owner_id),
+        make_account(AccountKind.BANK_CLEARING, WORLD),
+    )
     return Accepted((t,), (), accounts=accounts)
 
 

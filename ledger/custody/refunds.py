@@ -21,7 +21,7 @@ from ledger.custody.commands import (
     RequestCoolingOffRefund,
 )
 from ledger.custody.decision import Accepted, Decision, InvalidCommand, Refused, refuse
-from ledger.custody.instruments import InstrumentStatus, Lot, PrepaidInstrument
+from ledger.custody.instruments import InstrumentStatus, Lot, PrepaidInstrument, RedemptionStatus
 from ledger.custody.kinds import MerchantStatus, RefundKind, RefundReason
 from ledger.custody.policy import CustodyPolicy
 from ledger.custody.refund_rules import RefundQuote, balance_quote, cooling_off_quote
@@ -133,7 +133,9 @@ def pay_refund(
     record = book.records.get(cmd.refund_id)
     if not isinstance(record, RefundRecord) or record.paid_at is not None:
         raise InvalidCommand(f"no unpaid refund {cmd.refund_id}")
-    amount = record.amount_fen
+    # What is still payable: a part the merchant already paid stays paid when the bank fails
+    # the custody part's instruction.
+    amount = record.amount_fen - record.paid_by_merchant_fen
     cash = book.balance(AccountKind.CUSTODY_CASH)
     if book.merchant.status in (MerchantStatus.DEFAULTED, MerchantStatus.CLOSED):
         from_custody = min(amount, cash)  # R15: custody money now serves refunds only
@@ -148,7 +150,19 @@ def pay_refund(
         required_after = required_custody_fen(book, policy, now) - amount
         from_custody = min(amount, max(0, cash - required_after))
     by_merchant = amount - from_custody
-    assert by_merchant <= book.balance(AccountKind.MERCHANT_RELEASED), "custody identity broken"
+    advanced = book.balance(AccountKind.MERCHANT_RELEASED)
+    if by_merchant > advanced:
+        # The identity custody + advance = cards + earned + payable covers the rest once the
+        # merchant's own payouts have settled; an advance still held by a pending instruction
+        # is not yet the merchant's to charge.
+        return refuse(
+            "INSTRUCTION",
+            "a payout to the merchant is still with the bank: pay once it is confirmed or failed",
+            refund_fen=amount,
+            from_custody_fen=from_custody,
+            due_from_merchant_fen=by_merchant,
+            advanced_fen=advanced,
+        )
     merchant_id = book.merchant.merchant_id
     payable = account_id(AccountKind.CONSUMER_REFUND_PAYABLE, merchant_id)
     meta = {"refund": record.record_id, "holder": record.holder_id, "channel": record.channel.value}
@@ -178,7 +192,10 @@ def pay_refund(
             )
         )
     paid = replace(
-        record, paid_at=now, paid_from_custody_fen=from_custody, paid_by_merchant_fen=by_merchant
+        record,
+        paid_at=now,
+        paid_from_custody_fen=from_custody,
+        paid_by_merchant_fen=record.paid_by_merchant_fen + by_merchant,
     )
     return Accepted(linked(transfers), (paid,), policy.version)
 
@@ -204,6 +221,17 @@ def _blocked(
     if pending:
         return refuse(
             "R12", "unconfirmed uses must be confirmed or lapse first", pending_fen=pending
+        )
+    # A lapsed use's hold is voided by the ledger before the scheduler expires its record;
+    # until then the lots still count the use, so the refund would disagree with the card.
+    awaiting = [
+        r.redemption_id
+        for r in book.redemptions_of(inst.instrument_id)
+        if r.status == RedemptionStatus.RECORDED
+    ]
+    if awaiting:
+        return refuse(
+            "R12", "an unconfirmed use must be confirmed or expire first", redemption=awaiting[0]
         )
     if quote.refund_fen <= 0:
         return refuse(

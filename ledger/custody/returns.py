@@ -143,5 +143,8 @@ def fund_return_cover(command_id: UUID, insurer_id: str, amount_fen: int) -> Dec
         TransferCode.FUNDING,
         {"insurer": insurer_id},
     )
-    accounts = (make_account(AccountKind.RETURN_INSURANCE, insurer_id),)
+    accounts = (
+        make_account(AccountKind.RETURN_INSURANCE, insurer_id),
+        make_account(AccountKind.BANK_CLEARING, WORLD),
+    )
     return Accepted((t,), (), accounts=accounts)

@@ -268,8 +268,15 @@ def required_custody_fen(book: MerchantBook, policy: CustodyPolicy, now: datetim
     """ratio x outstanding, less guarantee cover (R6, R13), with lots inside cooling-off held in
     full (R14) and refunds awaiting payment held in full."""
     hold_days = policy.release_delay_days if policy.release_mode == ReleaseMode.RATIO_SURPLUS else 0
+    # A use the consumer has not confirmed still belongs to the lot: a dispute or a lapse gives
+    # it back, so it stays locked with the lot's open principal.
+    unconfirmed: dict[str, int] = {}
+    for r in book.redemptions.values():
+        if r.status == RedemptionStatus.RECORDED:
+            for d in r.draws:
+                unconfirmed[d.lot_id] = unconfirmed.get(d.lot_id, 0) + d.paid_fen
     locked = sum(
-        lot.paid_open_fen
+        lot.paid_open_fen + unconfirmed.get(lot.lot_id, 0)
         for inst in book.active_instruments()
         for lot in book.lots_of(inst.instrument_id)
         if in_cooling_off(lot, policy, now, hold_days)

@@ -109,7 +109,8 @@ def holder_claims(book: MerchantBook) -> list[HolderClaim]:
     payable = account_id(AccountKind.CONSUMER_REFUND_PAYABLE, book.merchant.merchant_id)
     for rec in book.records.values():
         if isinstance(rec, RefundRecord) and rec.paid_at is None:
-            claims.append(HolderClaim(rec.holder_id, rec.record_id, payable, rec.amount_fen))
+            unpaid = rec.amount_fen - rec.paid_by_merchant_fen  # the merchant's part stays paid
+            claims.append(HolderClaim(rec.holder_id, rec.record_id, payable, unpaid))
     return sorted((c for c in claims if c.amount_fen > 0), key=lambda c: (c.holder_id, c.ref))
 
 

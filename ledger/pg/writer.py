@@ -28,7 +28,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from ledger.encoding import ENCODING_VERSION
-from ledger.engine import Changes, Engine, LedgerState
+from ledger.engine import Changes, Engine, LedgerState, expiry_id
 from ledger.model import (
     Account,
     CreateAccountResult,
@@ -383,7 +383,7 @@ class Writer:
                     (now, self._limits.expiries_per_batch_max),
                 )
             ]
-        transfer_ids: set[UUID] = set(due)
+        transfer_ids: set[UUID] = set(due) | {expiry_id(d) for d in due}
         account_ids: set[UUID] = set()
         for request in batch:
             if request.kind == "accounts":
