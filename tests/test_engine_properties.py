@@ -280,8 +280,10 @@ class LedgerMachine(RuleBasedStateMachine):
         if credited is not None and credited["flags"] & CMNED:
             used = credited["credits_pending"] + credited["credits_posted"]
             rooms.append(credited["debits_posted"] - used)
-        if rooms and pick(data, (False,) * 3 + (True,)):
-            return max(1, min(rooms) + pick(data, (-1, 0, 1)))
+        at_edge: bool = pick(data, [False, False, False, True])
+        if rooms and at_edge:
+            offset: int = pick(data, [-1, 0, 1])
+            return max(1, int(min(rooms)) + offset)
         return draw_amount(data)
 
     def _currency_of(self, account_id: UUID) -> str:
