@@ -35,14 +35,16 @@ import json
 import multiprocessing
 import random
 import secrets
+import signal
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from multiprocessing.context import SpawnProcess
@@ -56,6 +58,7 @@ from google.protobuf.message import Message
 
 from bench.ledger_bench import (
     BACKGROUND_BUSY_MAX,
+    LISTENING,
     CpuSample,
     ServerProcess,
     background_load,
@@ -120,7 +123,13 @@ class Caller:
     """One thread's loop over the mix; it only touches cards it sold itself."""
 
     def __init__(
-        self, stub: Any, name: str, seed: int, window: tuple[float, float], tally: Tally
+        self,
+        stub: Any,
+        name: str,
+        seed: int,
+        window: tuple[float, float],
+        tally: Tally,
+        mix: tuple[tuple[str, int], ...] = MIX,
     ) -> None:
         self.stub, self.name, self.rng = stub, name, random.Random(seed)
         self.start, self.end = window
@@ -130,7 +139,7 @@ class Caller:
         self.latencies: dict[str, list[float]] = {}
         self.outcomes: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()
-        actions, weights = zip(*MIX, strict=True)
+        actions, weights = zip(*mix, strict=True)
         self.actions: tuple[str, ...] = actions
         self.weights: tuple[int, ...] = weights
 
@@ -325,6 +334,7 @@ class WorkerSpec:
     threads: int
     warmup_s: float
     seconds: float
+    mix: tuple[tuple[str, int], ...] = MIX
 
 
 def client_process(spec: WorkerSpec, ready: MpQueue[int], go: MpQueue[float],
@@ -341,7 +351,9 @@ def client_process(spec: WorkerSpec, ready: MpQueue[int], go: MpQueue[float],
         lock = threading.Lock()
         tag = secrets.token_hex(3)
         callers = [
-            Caller(stub, f"b{tag}{spec.index}t{i}", secrets.randbits(64), (start, end), tally)
+            Caller(
+                stub, f"b{tag}{spec.index}t{i}", secrets.randbits(64), (start, end), tally, spec.mix
+            )
             for i in range(spec.threads)
         ]
         threads = [threading.Thread(target=c.run, args=(lock,)) for c in callers]
@@ -358,6 +370,46 @@ def client_process(spec: WorkerSpec, ready: MpQueue[int], go: MpQueue[float],
 
 
 # -- the run ---------------------------------------------------------------------------------------
+
+
+@contextmanager
+def custody_server(url: str, log_dir: Path, switch_interval_ms: float) -> Iterator[ServerProcess]:
+    """`fangxin serve` in its own process; optionally with another GIL switch interval."""
+    if not switch_interval_ms:
+        with server_process(url, log_dir) as server:
+            yield server
+        return
+    code = (
+        f"import runpy, sys; sys.setswitchinterval({switch_interval_ms / 1000!r});"
+        " sys.argv = ['fangxin', *sys.argv[1:]];"
+        " runpy.run_module('services.cli', run_name='__main__')"
+    )
+    log = log_dir / "server.log"
+    with open(log, "w") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code, "serve", "--listen", "127.0.0.1:0", "--database-url", url],
+            cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=stderr, text=True,
+        )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        port = 0
+        for line in proc.stdout:
+            if m := LISTENING.search(line):
+                port = int(m.group(1))
+                break
+        if not port:
+            tail = "\n".join(log.read_text().splitlines()[-20:])
+            raise RuntimeError(f"the server exited before listening:\n{tail}")
+        threading.Thread(target=proc.stdout.read, daemon=True).start()
+        yield ServerProcess(proc, port, log)
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def seed(url: str, cards: int) -> dict[str, Any]:
@@ -413,7 +465,8 @@ def measure(url: str, server: ServerProcess, args: argparse.Namespace) -> dict[s
     per_process = [args.clients // n + (i < args.clients % n) for i in range(n)]
     procs: list[SpawnProcess] = []
     for i, threads in enumerate(t for t in per_process if t):
-        spec = WorkerSpec(i, server.port, threads, args.warmup, args.seconds)
+        mix = tuple((a, w) for a, w in MIX if a not in args.without)
+        spec = WorkerSpec(i, server.port, threads, args.warmup, args.seconds, mix)
         p = ctx.Process(target=client_process, args=(spec, ready, go, results), daemon=True)
         p.start()
         procs.append(p)
@@ -545,6 +598,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results/")
+    parser.add_argument(
+        "--without", type=lambda t: frozenset(t.split(",")), default=frozenset(),
+        help=f"actions left out of the mix, comma-separated, from: {', '.join(a for a, _ in MIX)}",
+    )  # fmt: skip
+    parser.add_argument(
+        "--switch-interval-ms", type=float, default=0.0,
+        help="run the server with sys.setswitchinterval (default: Python's 5 ms)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     server_url = args.database_url
@@ -575,7 +636,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {report['seed']}", flush=True)
         with (
             tempfile.TemporaryDirectory(prefix="fangxin-custody-bench-") as tmp,
-            server_process(url, Path(tmp)) as server,
+            custody_server(url, Path(tmp), args.switch_interval_ms) as server,
         ):
             print(f"server pid {server.proc.pid} on port {server.port}; {args.clients}"
                   f" callers in {args.client_processes} processes", flush=True)  # fmt: skip
