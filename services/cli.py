@@ -42,7 +42,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     url = _database_url(settings)
     migrate.upgrade(url)
-    running = create_server(settings, url)
+    interval = settings.scheduler_interval_s or None
+    running = create_server(settings, url, scheduler_interval_s=interval)
     host = settings.listen.rpartition(":")[0]
     role = "writer" if running.writer.is_leader else "read-only standby"
     print(f"fangxin listening on {host}:{running.port} ({role}); Ctrl-C to stop", flush=True)

@@ -47,10 +47,10 @@ from ledger.custody.rules import releasable, required_custody_fen
 from ledger.custody.settlement import OutstandingClaim, RecoveryClaim, SettlementRecord
 from ledger.model import TransferFlags
 from ledger.pg.custody_store import (
+    BookCache,
     CommandConflict,
     CustodyOutcome,
     load_accounts_for,
-    load_book,
     ns_to_datetime,
 )
 from ledger.pg.writer import WriterUnavailable
@@ -126,6 +126,7 @@ class CustodyServicer(custody_pb2_grpc.CustodyServiceServicer):
         self._policies = policies
         self._by_version = {p.version: p for p in policies.policies}
         self._clock = clock
+        self._books = BookCache()
 
     # -- plumbing ---------------------------------------------------------------------------------
 
@@ -289,7 +290,7 @@ class CustodyServicer(custody_pb2_grpc.CustodyServiceServicer):
         self, request: pb.GetMerchantPositionRequest, context: Context
     ) -> pb.GetMerchantPositionResponse:
         merchant_id = _validated(context, lambda: _merchant_id(request.merchant_id))
-        book = self._read(context, lambda c: _full_book(c, merchant_id))
+        book = self._read(context, lambda c: self._books.book(c, merchant_id))
         if book is None:
             _merchant_not_found(context, merchant_id)
         now_ns = self._clock()
@@ -659,11 +660,6 @@ def _merchant_not_found(context: Context, merchant_id: str, field: str = "mercha
         f"{field} {merchant_id!r} does not exist",
         metadata={field: merchant_id},
     )
-
-
-def _full_book(conn: Connection, merchant_id: str) -> MerchantBook | None:
-    book = load_book(conn, merchant_id)
-    return None if book is None else load_accounts_for(conn, book)
 
 
 def _card_book(conn: Connection, merchant_id: str, card_id: str) -> MerchantBook | None:

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     writer_queue_requests_max: int = Field(default=4096, ge=16, le=1_000_000)
     writer_batch_events_max: int = Field(default=16_380, ge=8190, le=1_000_000)
     shutdown_grace_s: float = Field(default=10.0, ge=0, le=300)
+    # 0 turns the in-server scheduler off (then run `fangxin tick` from cron).
+    scheduler_interval_s: float = Field(default=60.0, ge=0, le=86_400)
 
     @field_validator("listen")
     @classmethod

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -296,6 +297,39 @@ def _apply(engine: Engine, decision: Accepted) -> Refused | None:
     _log.warning("custody transfer %s refused by the ledger: %s", t.id, code.name)
     return Refused((Refusal("LEDGER", f"the ledger refused a transfer: {code.name.lower()}",
                             {"transfer_id": str(t.id), "amount_fen": t.amount}),))  # fmt: skip
+
+
+class BookCache:
+    """Decoded merchant books for reads, brought up to date from the records added since.
+
+    Only the single writer appends custody records, one transaction after another, so record
+    sequence numbers become visible in order and "everything after seq N" is a complete delta.
+    Balances are always read fresh.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._books: dict[str, tuple[MerchantBook, int]] = {}
+
+    def book(self, conn: Connection, merchant_id: str) -> MerchantBook | None:
+        with self._lock:
+            book, last_seq = self._books.get(merchant_id, (None, 0))
+        rows = conn.execute(
+            "SELECT seq, record_type, body FROM custody_records WHERE merchant_id = %s"
+            " AND seq > %s ORDER BY seq",
+            (merchant_id, last_seq),
+        ).fetchall()
+        if rows:
+            records = [codec.load_record(t, body) for _, t, body in rows]
+            if book is None:
+                merchant = next((r for r in records if isinstance(r, Merchant)), None)
+                if merchant is None:
+                    return None
+                book = MerchantBook(merchant=merchant)
+            book = book.with_records(records)
+            with self._lock:
+                self._books[merchant_id] = (book, int(rows[-1][0]))
+        return None if book is None else load_accounts_for(conn, book)
 
 
 def load_accounts_for(conn: Connection, book: MerchantBook) -> MerchantBook:
