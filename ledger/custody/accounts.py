@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import lru_cache
 from uuid import UUID, uuid5
 
 from ledger.model import Account, AccountFlags, Transfer, TransferFlags
@@ -98,6 +99,7 @@ class TransferCode(enum.IntEnum):
     MEMBERSHIP_ACCRUAL = 18
 
 
+@lru_cache(maxsize=1 << 16)
 def account_id(kind: AccountKind, owner_id: str) -> UUID:
     """Deterministic: the same owner always maps to the same account, across retries."""
     assert owner_id and len(owner_id.encode()) <= 200, "an account needs a short owner id"
