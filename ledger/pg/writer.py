@@ -461,12 +461,14 @@ _STAMPED_T = (CreateTransferResult.OK,)
 
 
 def load_transfers(conn: psycopg.Connection[tuple[object, ...]], ids: list[UUID]) -> list[Transfer]:
-    # One text parameter: psycopg builds a uuid[] in Python at ~6 us an element.
+    # One text parameter: psycopg builds a uuid[] in Python at ~6 us an element. Never a
+    # prepared (generic) plan: it cannot see the list's size and settles on a full scan.
     rows = conn.execute(
         "SELECT id, debit_account_id, credit_account_id, amount, currency, code, flags,"
         " pending_id, timeout_s, metadata, ledger, timestamp FROM transfers"
         " WHERE id = ANY(string_to_array(%s, ',')::uuid[])",
         (",".join(map(str, ids)),),
+        prepare=False,
     )
     return [Transfer(*row) for row in rows]  # type: ignore[arg-type]
 
@@ -519,6 +521,7 @@ def _write(conn: Connection, state: LedgerState, ch: Changes) -> None:
                 [a.credits_posted for a in updated],
                 [a.version for a in updated],
             ),
+            prepare=False,
         )
         assert cur.rowcount == len(updated)
     if ch.entries:
