@@ -33,4 +33,16 @@ if ! buf lint; then
   echo "check_proto: buf lint failed" >&2
   status=1
 fi
+# The v1 contract only grows: compare with the previous commit (FILE rules in buf.yaml), when
+# the clone has one that holds the protos.
+base="${BUF_BREAKING_AGAINST:-HEAD~1}"
+if git rev-parse -q --verify "$base^{commit}" >/dev/null &&
+  git cat-file -e "$base:proto/fangxin/v1/ledger.proto" 2>/dev/null; then
+  if ! buf breaking proto --against ".git#ref=$base,subdir=proto"; then
+    echo "check_proto: breaking change to the API against $base" >&2
+    status=1
+  fi
+else
+  echo "check_proto: no earlier commit with protos; buf breaking skipped"
+fi
 exit "$status"
