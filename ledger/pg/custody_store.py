@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -139,17 +139,33 @@ class CustodyExecutor:
         self._records: list[tuple[str, object, UUID, int]] = []
         self._decisions: list[tuple[Any, ...]] = []
         self._accepted: dict[UUID, tuple[bytes, CustodyOutcome]] = {}
+        self._stored: dict[UUID, tuple[bytes, CustodyOutcome]] = {}  # from prepare()
 
     # -- the writer's CommandExecutor protocol ---------------------------------------------------
 
-    def account_ids(self, command: Any) -> Iterable[UUID]:
-        env: Envelope = command
-        book = self._books.get(env.merchant_id)
-        if book is None:
-            return ()
-        return book_account_ids(book.merchant, ())
+    def prepare(self, conn: Connection, commands: Sequence[Any]) -> Iterable[UUID]:
+        """One query for the batch: which of its commands were accepted before (retries)."""
+        envs: Sequence[Envelope] = commands
+        self._stored = {}
+        for command_id, fingerprint, policy_version, transfer_ids in conn.execute(
+            "SELECT command_id, command_hash, policy_version, transfer_ids FROM custody_decisions"
+            " WHERE accepted AND command_id = ANY(string_to_array(%s, ',')::uuid[])",
+            (",".join(str(e.command_id) for e in envs),),
+            prepare=False,
+        ):
+            stored = CustodyOutcome(
+                command_id, True, (), policy_version, tuple(transfer_ids), (), True
+            )
+            self._stored[command_id] = (bytes(fingerprint), stored)
+        ids: list[UUID] = []
+        for env in envs:
+            book = self._books.get(env.merchant_id)
+            if book is not None:
+                ids += book_account_ids(book.merchant, ())
+        return ids
 
     def invalidate(self) -> None:
+        self._stored.clear()
         self._books.clear()
         self._records.clear()
         self._decisions.clear()
@@ -181,7 +197,7 @@ class CustodyExecutor:
     def execute(self, engine: Engine, conn: Connection, command: Any, now: int) -> CustodyOutcome:
         env: Envelope = command
         fingerprint = codec.command_hash(env)
-        replayed = self._replay(conn, env, fingerprint)
+        replayed = self._replay(env, fingerprint)
         if replayed is not None:
             return replayed
         book = self._book(conn, env.merchant_id, engine.state.accounts)
@@ -205,18 +221,12 @@ class CustodyExecutor:
 
     # -- helpers ---------------------------------------------------------------------------------
 
-    def _replay(self, conn: Connection, env: Envelope, fingerprint: bytes) -> CustodyOutcome | None:
-        earlier = self._accepted.get(env.command_id)
+    def _replay(self, env: Envelope, fingerprint: bytes) -> CustodyOutcome | None:
+        """The earlier answer if this command was accepted before, in this batch or committed
+        (looked up for the whole batch by `prepare`)."""
+        earlier = self._accepted.get(env.command_id) or self._stored.get(env.command_id)
         if earlier is None:
-            row = conn.execute(
-                "SELECT command_hash, policy_version, transfer_ids FROM custody_decisions"
-                " WHERE command_id = %s AND accepted",
-                (env.command_id,),
-            ).fetchone()
-            if row is None:
-                return None
-            stored = CustodyOutcome(env.command_id, True, (), row[1], tuple(row[2]), (), True)
-            earlier = (bytes(row[0]), stored)
+            return None
         if earlier[0] != fingerprint:
             raise CommandConflict(env.command_id)
         return replace(earlier[1], replayed=True)

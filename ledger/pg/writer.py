@@ -89,8 +89,9 @@ class CommandExecutor(Protocol):
     """Domain commands applied by the writer inside its batch transaction, so that a rule check
     and the transfers it permits commit together and see every earlier command's effects."""
 
-    def account_ids(self, command: Any) -> Iterable[UUID]:
-        """Accounts the command may read or write, to load before the batch runs."""
+    def prepare(self, conn: Connection, commands: Sequence[Any]) -> Iterable[UUID]:
+        """Called once per batch before any command runs: fetch what can be fetched for all of
+        them at once; returns accounts to load."""
         ...
 
     def execute(self, engine: Engine, conn: Connection, command: Any, now: int) -> Any:
@@ -391,8 +392,7 @@ class Writer:
             if request.kind == "accounts":
                 account_ids.update(a.id for a in request.events)
             elif request.kind == "command":
-                assert self._executor is not None
-                account_ids.update(self._executor.account_ids(request.events[0]))
+                continue
             else:
                 for t in request.events:
                     transfer_ids.add(t.id)
@@ -400,6 +400,10 @@ class Writer:
                         transfer_ids.add(t.pending_id)
                     account_ids.add(t.debit_account_id)
                     account_ids.add(t.credit_account_id)
+        commands = [r.events[0] for r in batch if r.kind == "command"]
+        if commands:
+            assert self._executor is not None
+            account_ids.update(self._executor.prepare(conn, commands))
         for t in ensure_transfers(conn, state, transfer_ids):
             account_ids.add(t.debit_account_id)
             account_ids.add(t.credit_account_id)
