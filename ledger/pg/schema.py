@@ -155,6 +155,13 @@ custody_records = Table(
     Column("recorded_at", BigInteger, nullable=False),
 )
 Index("custody_records_merchant", custody_records.c.merchant_id, custody_records.c.seq)
+Index("custody_records_command", custody_records.c.command_id)
+Index(
+    "custody_records_type",
+    custody_records.c.record_type,
+    custody_records.c.record_id,
+    custody_records.c.seq,
+)
 
 custody_decisions = Table(
     "custody_decisions",
