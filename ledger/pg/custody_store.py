@@ -35,7 +35,13 @@ from ledger.model import (
     CreateTransferResult,
     TransferFlags,
 )
-from ledger.pg.writer import Connection, ensure_accounts, ensure_transfers, load_accounts
+from ledger.pg.writer import (
+    BatchAborted,
+    Connection,
+    ensure_accounts,
+    ensure_transfers,
+    load_accounts,
+)
 
 _log = logging.getLogger(__name__)
 _MERCHANT_KINDS = tuple(AccountKind(a.code) for a in merchant_accounts("x"))
@@ -204,16 +210,12 @@ class CustodyExecutor:
         decision = decide(book, env, self.policies, ns_to_datetime(now))
         if isinstance(decision, Accepted):
             _load_for(conn, engine, decision)
-            refused = _apply(engine, decision)
-            if refused is None:
-                self._accept(env, book, decision, now)
-                outcome = CustodyOutcome(
-                    env.command_id, True, (), decision.policy_version,
-                    tuple(t.id for t in decision.transfers), decision.records,
-                )  # fmt: skip
-                self._accepted[env.command_id] = (fingerprint, outcome)
-                self._decision_row(env, fingerprint, outcome, now)
-                return outcome
+            try:
+                refused = _apply(engine, decision)
+                if refused is None:
+                    return self._accept(env, fingerprint, book, decision, now)
+            except Exception as exc:  # a bug: the engine may hold part of this decision
+                raise BatchAborted(f"custody command {env.command_id} failed mid-apply") from exc
             decision = refused
         outcome = CustodyOutcome(env.command_id, False, decision.refusals, "", (), ())
         self._decision_row(env, fingerprint, outcome, now)
@@ -246,8 +248,13 @@ class CustodyExecutor:
         return book.with_accounts(AccountView(cache, conn))
 
     def _accept(
-        self, env: Envelope, book: MerchantBook | None, decision: Accepted, now: int
-    ) -> None:
+        self,
+        env: Envelope,
+        fingerprint: bytes,
+        book: MerchantBook | None,
+        decision: Accepted,
+        now: int,
+    ) -> CustodyOutcome:
         records = decision.records
         owner = env.merchant_id
         if book is None and records:
@@ -257,6 +264,13 @@ class CustodyExecutor:
         if book is not None:
             self._books[owner] = book.with_records(records)
         self._records += [(owner, r, env.command_id, now) for r in records]
+        outcome = CustodyOutcome(
+            env.command_id, True, (), decision.policy_version,
+            tuple(t.id for t in decision.transfers), records,
+        )  # fmt: skip
+        self._accepted[env.command_id] = (fingerprint, outcome)
+        self._decision_row(env, fingerprint, outcome, now)
+        return outcome
 
     def _decision_row(
         self, env: Envelope, fingerprint: bytes, outcome: CustodyOutcome, now: int

@@ -85,6 +85,11 @@ class _Request:
     error: Exception | None = None
 
 
+class BatchAborted(Exception):
+    """Raised by an executor when a command failed after it began changing the engine's state:
+    the state may be half-applied, so the whole batch must roll back (its callers may retry)."""
+
+
 class CommandExecutor(Protocol):
     """Domain commands applied by the writer inside its batch transaction, so that a rule check
     and the transfers it permits commit together and see every earlier command's effects."""
@@ -95,8 +100,9 @@ class CommandExecutor(Protocol):
         ...
 
     def execute(self, engine: Engine, conn: Connection, command: Any, now: int) -> Any:
-        """Decide and apply one command through `engine`; return its outcome. Raising an
-        exception that is not WriterUnavailable fails that command only, changing nothing."""
+        """Decide and apply one command through `engine`; return its outcome. An exception
+        raised before the engine's state changes fails that command only; after, the executor
+        raises BatchAborted and the batch rolls back."""
         ...
 
     def flush(self, conn: Connection) -> None:
@@ -353,9 +359,9 @@ class Writer:
         assert self._executor is not None
         try:
             request.results = self._executor.execute(engine, conn, request.events[0], now)
-        except WriterUnavailable:
+        except (WriterUnavailable, BatchAborted):
             raise
-        except Exception as exc:  # the command's own failure (typed domain error): it alone fails
+        except Exception as exc:  # raised before any state changed: this command alone fails
             request.error = exc
 
     def _load(
