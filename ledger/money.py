@@ -8,7 +8,7 @@ import re
 AMOUNT_MAX = 2**63 - 1
 
 # Active ISO 4217 codes with their minor-unit exponent. The ledger stores minor units only; the
-# exponent is kept so that clients can render amounts and so that unknown codes are refused.
+# table refuses unknown codes, and the exponent is what a client needs to render an amount.
 CURRENCY_EXPONENT: dict[str, int] = {
     "AED": 2,
     "ARS": 2,
@@ -67,12 +67,3 @@ _CODE = re.compile(r"[A-Z]{3}")
 def is_currency(code: str) -> bool:
     return bool(_CODE.fullmatch(code)) and code in CURRENCY_EXPONENT
 
-
-def format_minor(amount_minor: int, currency: str) -> str:
-    """Render minor units for people, e.g. 123456 CNY -> '1234.56 CNY'."""
-    exponent = CURRENCY_EXPONENT[currency]
-    sign = "-" if amount_minor < 0 else ""
-    whole, frac = divmod(abs(amount_minor), 10**exponent)
-    if exponent == 0:
-        return f"{sign}{whole} {currency}"
-    return f"{sign}{whole}.{frac:0{exponent}d} {currency}"
